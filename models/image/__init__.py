@@ -1,0 +1,1 @@
+"""Fashion-MNIST autoencoders: IDX reading, Transform code, models and trainers."""
