@@ -14,6 +14,7 @@ files.
 
 import fnmatch
 import json
+import os
 from typing import Any, Dict, Optional
 
 import apache_beam as beam
@@ -25,6 +26,7 @@ from tfx.components.example_gen import component as example_gen_component
 from tfx.components.example_gen.base_example_gen_executor import BaseExampleGenExecutor
 from tfx.dsl.components.base import executor_spec
 from tfx.proto import example_gen_pb2
+from tfx.types import standard_component_specs
 
 from models.image import fashion_mnist
 
@@ -76,6 +78,8 @@ def _find_one(paths, suffix_pattern: str, split_pattern: str) -> str:
 @beam.typehints.with_output_types(tf.train.Example)
 def _IdxToExample(pipeline: beam.Pipeline, exec_properties: Dict[str, Any], split_pattern: str) -> beam.pvalue.PCollection:
     """Read one split's image and label IDX files into tf.Examples."""
+    # The base executor passes the pattern relative to input_base.
+    split_pattern = os.path.join(exec_properties[standard_component_specs.INPUT_BASE_KEY], split_pattern)
     paths = tf.io.gfile.glob(split_pattern)
     images_path = _find_one(paths, "*-images-idx3-ubyte.gz", split_pattern)
     labels_path = _find_one(paths, "*-labels-idx1-ubyte.gz", split_pattern)
