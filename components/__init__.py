@@ -1,0 +1,1 @@
+"""Custom TFX components shared by the pipelines."""

@@ -1,0 +1,1 @@
+"""Anomaly threshold component: threshold strategies, artifact type and serving model."""

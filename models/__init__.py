@@ -1,0 +1,1 @@
+"""Model code run inside TFX: Transform preprocessing functions and Trainer run functions."""
