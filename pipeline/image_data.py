@@ -36,7 +36,7 @@ def _download_with_keras() -> None:
 
 
 def resolve_data_dir(data_dir: Optional[str] = None, allow_download: bool = True) -> str:
-    """Return the directory that holds the four Fashion-MNIST IDX files.
+    """Return the directory that contains the four Fashion-MNIST IDX files.
 
     Order: data_dir when given (an error if files are missing there), then
     $FASHION_MNIST_DIR when set (same), then the Keras cache, then a download

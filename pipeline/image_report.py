@@ -20,6 +20,7 @@ import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 import tensorflow_model_analysis as tfma  # noqa: E402
 from absl import logging  # noqa: E402
+from google.protobuf import text_format  # noqa: E402
 from tfx.utils import path_utils  # noqa: E402
 
 from models.image import constants  # noqa: E402
@@ -80,6 +81,19 @@ def load_tfma_mse(evaluation_uri: str) -> Tuple[float, Dict[int, float]]:
     if overall is None:
         raise LookupError(f"No overall {MSE_METRIC} for the candidate model in {evaluation_uri}.")
     return overall, per_label
+
+
+def describe_validation_failures(evaluation_uri: str) -> List[str]:
+    """Return one line per metric threshold that the candidate model failed."""
+    result = tfma.load_validation_result(evaluation_uri)
+    lines = []
+    for per_slice in result.metric_validations_per_slice:
+        slice_name = ", ".join(f"{key.column}={key.int64_value}" for key in per_slice.slice_key.single_slice_keys) or "overall"
+        for failure in per_slice.failures:
+            threshold = text_format.MessageToString(failure.metric_threshold, as_one_line=True)
+            value = failure.metric_value.double_value.value
+            lines.append(f"{slice_name}: {failure.metric_key.name} = {value:.5f} failed {threshold}")
+    return lines
 
 
 def per_image_psnr_ssim(images: np.ndarray, reference: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
@@ -246,6 +260,7 @@ def write_report(
             "mse_target": mse_target,
             "meets_mse_target": bool(tfma_mse <= mse_target),
             "blessed": _artifact_flag(blessing, "blessed"),
+            "validation_failures": describe_validation_failures(evaluator.outputs["evaluation"][0].uri),
             "pushed": pushed,
             "pushed_model_dir": (
                 pusher.outputs["pushed_model"][0].custom_properties["pushed_destination"].string_value if pushed else None
@@ -281,6 +296,8 @@ def log_summary(summary: Dict[str, Any]) -> None:
         summary["blessed"],
         summary["pushed"],
     )
+    for failure in summary["validation_failures"]:
+        logging.warning("%s: not blessed because %s", summary["pipeline_name"], failure)
     if "psnr_db" in summary:
         logging.info(
             "%s: PSNR %.2f dB vs noisy input %.2f dB, SSIM %.4f vs noisy input %.4f.",

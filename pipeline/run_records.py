@@ -8,14 +8,17 @@ from ml_metadata.proto import metadata_store_pb2
 
 PIPELINE_RUN_CONTEXT = "pipeline_run"
 NODE_CONTEXT = "node"
+INPUT_EVENTS = (metadata_store_pb2.Event.INPUT, metadata_store_pb2.Event.DECLARED_INPUT)
+OUTPUT_EVENTS = (metadata_store_pb2.Event.OUTPUT, metadata_store_pb2.Event.DECLARED_OUTPUT)
 
 
 @dataclasses.dataclass
 class NodeRecord:
-    """The execution of one pipeline node in a run, with its output artifacts by key."""
+    """The execution of one pipeline node in a run, with its input and output artifacts by key."""
 
     node_id: str
     state: str
+    inputs: Dict[str, List[metadata_store_pb2.Artifact]]
     outputs: Dict[str, List[metadata_store_pb2.Artifact]]
 
 
@@ -29,8 +32,11 @@ def open_store(metadata_path: str) -> metadata_store.MetadataStore:
 def latest_run(metadata_path: str, pipeline_name: str) -> Dict[str, NodeRecord]:
     """Return the node records of the newest pipeline run, keyed by node id.
 
+    NOTE: the newest run in the store is taken, whatever pipeline it belongs
+    to, which is right because each pipeline here has its own SQLite store.
+
     Raises:
-      LookupError: the store holds no run of this pipeline.
+      LookupError: the store contains no pipeline run.
     """
     store = open_store(metadata_path)
     runs = store.get_contexts_by_type(PIPELINE_RUN_CONTEXT)
@@ -51,17 +57,16 @@ def latest_run(metadata_path: str, pipeline_name: str) -> Dict[str, NodeRecord]:
         records[node.name[len(prefix):]] = NodeRecord(
             node_id=node.name[len(prefix):],
             state=metadata_store_pb2.Execution.State.Name(execution.last_known_state),
-            outputs=_outputs_of(store, execution.id),
+            inputs=_artifacts_of(store, execution.id, INPUT_EVENTS),
+            outputs=_artifacts_of(store, execution.id, OUTPUT_EVENTS),
         )
     return records
 
 
-def _outputs_of(store: metadata_store.MetadataStore, execution_id: int) -> Dict[str, List[metadata_store_pb2.Artifact]]:
-    events = [
-        event
-        for event in store.get_events_by_execution_ids([execution_id])
-        if event.type in (metadata_store_pb2.Event.OUTPUT, metadata_store_pb2.Event.DECLARED_OUTPUT)
-    ]
+def _artifacts_of(
+    store: metadata_store.MetadataStore, execution_id: int, event_types
+) -> Dict[str, List[metadata_store_pb2.Artifact]]:
+    events = [event for event in store.get_events_by_execution_ids([execution_id]) if event.type in event_types]
     artifacts = {artifact.id: artifact for artifact in store.get_artifacts_by_id([event.artifact_id for event in events])}
 
     outputs: Dict[str, List[metadata_store_pb2.Artifact]] = {}
