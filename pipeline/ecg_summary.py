@@ -99,6 +99,13 @@ def summarize_ecg_run(paths: pipeline_paths.PipelinePaths) -> EcgRunSummary:
     if threshold_artifact is not None:
         threshold = {name: mlmd_queries.property_value(threshold_artifact, name)
                      for name in ("value", "mean", "std", "count", "strategy")}
+        # MLMD rounds float properties to about six significant digits;
+        # threshold.json in the artifact keeps full precision.
+        threshold_json = os.path.join(threshold_artifact.uri, "threshold.json")
+        if os.path.exists(threshold_json):
+            with open(threshold_json, encoding="utf-8") as threshold_file:
+                recorded = json.load(threshold_file)
+            threshold.update({name: recorded[name] for name in threshold if name in recorded})
 
     blessing = mlmd_queries.latest_output(store, executions, "Evaluator", "blessing")
     evaluation = mlmd_queries.latest_output(store, executions, "Evaluator", "evaluation")
