@@ -29,6 +29,7 @@ setup(
         "ml-metadata==1.21.0",
         "apache-beam==2.77.0",
         "matplotlib>=3.8,<4",
+        "scikit-learn>=1.3",
     ],
     extras_require={
         # Installed with --no-deps by the Makefile: its declared dependencies

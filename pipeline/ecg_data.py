@@ -1,6 +1,6 @@
 """ECG input data: the bundled ECG5000 set and checked conversion of user CSVs.
 
-ExampleGen reads one CSV with a header line (CsvExampleGen takes the column
+ExampleGen reads CSVs with a header line (CsvExampleGen takes the column
 names from the first line, so a header-less file would silently lose its first
 beat and get numbers as feature names). The published `ecg.csv` layout has no
 header: 140 samples of one heartbeat, then the label (1 = normal, 0 =
@@ -16,9 +16,11 @@ import os
 import tempfile
 import urllib.error
 import urllib.request
-from typing import Iterable, List, Optional, Sequence
+from typing import Dict, Iterable, List, Optional, Sequence
 
+import numpy as np
 from absl import logging
+from sklearn import model_selection
 
 NUM_SAMPLES = 140
 LABEL_KEY = "label"
@@ -26,6 +28,11 @@ NORMAL_LABEL = 1
 ANOMALY_LABEL = 0
 ECG_CSV_NAME = "ecg.csv"
 URL_TIMEOUT_SECONDS = 60
+# The tutorial splits with scikit-learn's train_test_split(test_size=0.2,
+# random_state=21); using the same split makes the figures comparable.
+EVAL_FRACTION = 0.2
+SPLIT_SEED = 21
+SPLIT_NAMES = ("train", "eval")
 
 
 def sample_feature_names() -> List[str]:
@@ -204,11 +211,19 @@ def write_if_changed(text: str, path: str) -> bool:
     return True
 
 
+def split_like_tutorial(beats: Sequence[Beat]) -> Dict[str, List[Beat]]:
+    """Split beats 80/20 into 'train' and 'eval' exactly as the tutorial does."""
+    indices = np.arange(len(beats))
+    train_indices, eval_indices = model_selection.train_test_split(
+        indices, test_size=EVAL_FRACTION, random_state=SPLIT_SEED)
+    return {"train": [beats[index] for index in train_indices], "eval": [beats[index] for index in eval_indices]}
+
+
 def prepare_ecg_input(data_dir: str, source: Optional[str] = None, max_beats: Optional[int] = None) -> str:
-    """Check the ECG input and write it as the only file of ExampleGen's input directory.
+    """Check the ECG input, split it, and write data_dir/train/ecg.csv and data_dir/eval/ecg.csv.
 
     Args:
-      data_dir: directory that will hold ecg.csv and nothing else.
+      data_dir: ExampleGen's input directory; it holds only the two split folders.
       source: a CSV path or http(s) URL in the ecg.csv layout; None uses ECG5000.
       max_beats: keep only the first N beats (for quick runs and tests).
 
@@ -230,12 +245,14 @@ def prepare_ecg_input(data_dir: str, source: Optional[str] = None, max_beats: Op
     labels = [beat.label for beat in beats]
     if NORMAL_LABEL not in labels:
         raise EcgDataError(f"{description}: no normal beats (label 1); the autoencoder trains on normal beats only.")
+    if len(beats) < 10:
+        raise EcgDataError(f"{description}: only {len(beats)} beats; at least 10 are needed for an 80/20 split.")
+    logging.info("ECG input: %d beats (%d normal, %d anomalous) from %s.", len(beats),
+                 labels.count(NORMAL_LABEL), labels.count(ANOMALY_LABEL), description)
 
-    path = os.path.join(data_dir, ECG_CSV_NAME)
-    written = write_if_changed(render_example_gen_csv(beats), path)
-    logging.info(
-        "ECG input: %d beats (%d normal, %d anomalous) from %s %s %s.",
-        len(beats), labels.count(NORMAL_LABEL), labels.count(ANOMALY_LABEL), description,
-        "written to" if written else "unchanged at", path,
-    )
+    for split, split_beats in split_like_tutorial(beats).items():
+        path = os.path.join(data_dir, split, ECG_CSV_NAME)
+        written = write_if_changed(render_example_gen_csv(split_beats), path)
+        logging.info("  %s split: %d beats %s %s.", split, len(split_beats),
+                     "written to" if written else "unchanged at", path)
     return data_dir

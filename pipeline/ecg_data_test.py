@@ -116,15 +116,37 @@ def test_write_if_changed_keeps_identical_file(tmp_path):
     assert ecg_data.write_if_changed("b\n", path)
 
 
-def test_prepare_user_csv_limits_beats(tmp_path):
-    source = write(tmp_path, "\n".join([csv_row("1"), csv_row("0"), csv_row("1")]) + "\n")
+def test_prepare_user_csv_splits_and_limits(tmp_path):
+    source = write(tmp_path, "\n".join([csv_row("1"), csv_row("0")] * 10) + "\n")
     data_dir = str(tmp_path / "staged")
 
-    ecg_data.prepare_ecg_input(data_dir, source, max_beats=2)
+    ecg_data.prepare_ecg_input(data_dir, source, max_beats=15)
 
-    assert os.listdir(data_dir) == ["ecg.csv"]
-    with open(os.path.join(data_dir, "ecg.csv")) as staged:
-        assert len(staged.read().splitlines()) == 3  # header + 2 beats
+    assert sorted(os.listdir(data_dir)) == ["eval", "train"]
+    row_counts = {}
+    for split in ("train", "eval"):
+        assert os.listdir(os.path.join(data_dir, split)) == ["ecg.csv"]
+        with open(os.path.join(data_dir, split, "ecg.csv")) as staged:
+            row_counts[split] = len(staged.read().splitlines()) - 1  # minus the header
+    assert row_counts == {"train": 12, "eval": 3}
+
+
+def test_split_matches_tutorial_sizes():
+    beats = ecg_data.load_ecg5000()
+
+    splits = ecg_data.split_like_tutorial(beats)
+
+    assert len(splits["train"]) == 4000
+    assert len(splits["eval"]) == 1000
+    # The tutorial's test split (random_state=21) holds 575 normal beats.
+    assert sum(beat.label for beat in splits["eval"]) == 575
+
+
+def test_too_few_beats_rejected(tmp_path):
+    source = write(tmp_path, csv_row("1") + "\n")
+
+    with pytest.raises(ecg_data.EcgDataError, match="only 1 beats; at least 10"):
+        ecg_data.prepare_ecg_input(str(tmp_path / "staged"), source)
 
 
 def test_prepare_without_normal_beats_rejected(tmp_path):

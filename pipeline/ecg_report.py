@@ -65,19 +65,19 @@ def plot_error_histograms(errors: Dict[str, np.ndarray], threshold: float, path:
     axes_list[1].hist(errors["eval_errors"][eval_labels == 1], bins=50, alpha=0.6, label="normal")
     axes_list[1].hist(errors["eval_errors"][eval_labels == 0], bins=50, alpha=0.6, label="anomalous")
     axes_list[1].set_title("Eval loss by label")
-    axes_list[1].legend()
 
     for axes in axes_list:
-        axes.axvline(threshold, color="k", linestyle="--", label="threshold")
+        axes.axvline(threshold, color="k", linestyle="--", label=f"threshold {threshold:.4f}")
         axes.set_xlabel("reconstruction error (MAE)")
         axes.set_ylabel("beats")
+        axes.legend()
     figure.tight_layout()
     figure.savefig(path, dpi=100)
     plt.close(figure)
 
 
 def first_beat_of_each_label(csv_path: str) -> Dict[int, np.ndarray]:
-    """Return the first normal and the first anomalous beat of the staged ExampleGen CSV."""
+    """Return the first normal and the first anomalous beat of a staged ExampleGen CSV."""
     beats: Dict[int, np.ndarray] = {}
     with open(csv_path, encoding="utf-8") as csv_file:
         reader = csv.reader(csv_file)
@@ -105,7 +105,7 @@ def write_report(summary: ecg_summary.EcgRunSummary, data_dir: str, report_dir: 
 
     model_dir = os.path.join(summary.thresholded_model_uri or "", "Format-Serving")
     if summary.thresholded_model_uri and os.path.isdir(model_dir):
-        beats = first_beat_of_each_label(os.path.join(data_dir, ecg_data.ECG_CSV_NAME))
+        beats = first_beat_of_each_label(os.path.join(data_dir, "eval", ecg_data.ECG_CSV_NAME))
         scorer = tf.saved_model.load(model_dir).signatures["serving_default"]
         examples = []
         for label, title in ((1, "Normal beat"), (0, "Anomalous beat")):
