@@ -108,9 +108,10 @@ def _run_ecg(args: argparse.Namespace) -> int:
 def _run_image(args: argparse.Namespace, variant: str) -> int:
     from pipeline import image_runner  # pylint: disable=g-import-not-at-top
 
+    optional = {"epochs": args.epochs} if args.epochs is not None else {}
     summary = image_runner.run_image_pipeline(
         variant=variant, output_dir=args.output_dir, data_dir=args.data_dir,
-        epochs=args.epochs, runner=args.runner, max_examples=args.max_examples)
+        runner=args.runner, max_examples=args.max_examples, **optional)
     return 0 if summary.get("pushed") else 3
 
 

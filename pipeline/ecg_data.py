@@ -32,7 +32,6 @@ URL_TIMEOUT_SECONDS = 60
 # random_state=21); using the same split makes the figures comparable.
 EVAL_FRACTION = 0.2
 SPLIT_SEED = 21
-SPLIT_NAMES = ("train", "eval")
 
 
 def sample_feature_names() -> List[str]:
