@@ -22,21 +22,20 @@ import numpy as np
 from absl import logging
 from sklearn import model_selection
 
-NUM_SAMPLES = 140
-LABEL_KEY = "label"
-NORMAL_LABEL = 1
+from models.ecg import features
+
+# The column layout is the one the Transform and Trainer code reads.
+NUM_SAMPLES = features.NUM_SAMPLES
+LABEL_KEY = features.LABEL_KEY
+NORMAL_LABEL = features.NORMAL_LABEL
 ANOMALY_LABEL = 0
+sample_feature_names = features.sample_feature_names
 ECG_CSV_NAME = "ecg.csv"
 URL_TIMEOUT_SECONDS = 60
 # The tutorial splits with scikit-learn's train_test_split(test_size=0.2,
 # random_state=21); using the same split makes the figures comparable.
 EVAL_FRACTION = 0.2
 SPLIT_SEED = 21
-
-
-def sample_feature_names() -> List[str]:
-    """Return the column names of the 140 samples: sample_000 ... sample_139."""
-    return [f"sample_{index:03d}" for index in range(NUM_SAMPLES)]
 
 
 class EcgDataError(ValueError):

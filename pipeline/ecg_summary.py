@@ -26,7 +26,7 @@ METRIC_NAMES = {
 
 @dataclasses.dataclass
 class EcgRunSummary:
-    """What the latest ECG run produced."""
+    """Outcome of the latest ECG run: blessing, push, threshold, metrics and component times."""
 
     pipeline_name: str
     blessed: Optional[bool]
