@@ -75,6 +75,7 @@ test-fast: install
 
 bench: install
 	$(PY) bench/bench_ecg.py --output-dir $(OUTPUT_DIR)/bench
+	$(PY) bench/bench_images.py --output-dir $(OUTPUT_DIR)/bench
 
 clean:
 	rm -rf $(OUTPUT_DIR) $(STAMPS) $(VENV) *.egg-info
