@@ -30,8 +30,9 @@ def build_eval_config(min_auc: float, min_accuracy: float) -> tfma.EvalConfig:
     the positive class, as in the tutorial; Specificity and
     NegativePredictiveValue are recall and precision with anomaly as the
     positive class. Value thresholds make the Evaluator always write a
-    blessing; the change threshold rejects a candidate whose AUC is below the
-    baseline's (when a blessed baseline exists).
+    blessing. When a blessed baseline exists, the change thresholds reject a
+    candidate whose AUC or accuracy is below the baseline's: the served
+    decision depends on the threshold as well as on the autoencoder.
     """
     auc_threshold = tfma.MetricThreshold(
         value_threshold=tfma.GenericValueThreshold(lower_bound={"value": min_auc}),
@@ -39,7 +40,10 @@ def build_eval_config(min_auc: float, min_accuracy: float) -> tfma.EvalConfig:
             direction=tfma.MetricDirection.HIGHER_IS_BETTER, absolute={"value": -1e-10}),
     )
     accuracy_threshold = tfma.MetricThreshold(
-        value_threshold=tfma.GenericValueThreshold(lower_bound={"value": min_accuracy}))
+        value_threshold=tfma.GenericValueThreshold(lower_bound={"value": min_accuracy}),
+        change_threshold=tfma.GenericChangeThreshold(
+            direction=tfma.MetricDirection.HIGHER_IS_BETTER, absolute={"value": -1e-10}),
+    )
 
     def overall(threshold: tfma.MetricThreshold) -> config_pb2.PerSliceMetricThreshold:
         # The per-label slices hold one class each, where AUC is undefined, so
