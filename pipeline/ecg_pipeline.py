@@ -17,6 +17,7 @@ from components.threshold.component import AnomalyThresholdGen
 from components.validation_gate import DataValidationGate
 from models.ecg import features
 from pipeline import configs
+from pipeline import evaluation_stage
 
 PREPROCESSING_FN = "models.ecg.transform.preprocessing_fn"
 RUN_FN = "models.ecg.trainer.run_fn"
@@ -147,32 +148,18 @@ def create_pipeline(
         strategy_config=threshold_config,
     )
 
-    model_resolver = tfx.dsl.Resolver(
-        strategy_class=tfx.dsl.experimental.LatestBlessedModelStrategy,
-        model=tfx.dsl.Channel(type=tfx.types.standard_artifacts.Model),
-        model_blessing=tfx.dsl.Channel(type=tfx.types.standard_artifacts.ModelBlessing),
-    ).with_id("latest_blessed_model_resolver")
-
-    evaluator = tfx.components.Evaluator(
+    evaluation_nodes = evaluation_stage.evaluate_and_push(
         examples=example_gen.outputs["examples"],
         model=threshold_gen.outputs["thresholded_model"],
-        baseline_model=model_resolver.outputs["model"],
-        example_splits=["eval"],
         eval_config=build_eval_config(min_auc, min_accuracy),
-    )
-
-    pusher = tfx.components.Pusher(
-        model=threshold_gen.outputs["thresholded_model"],
-        model_blessing=evaluator.outputs["blessing"],
-        push_destination=tfx.proto.PushDestination(
-            filesystem=tfx.proto.PushDestination.Filesystem(base_directory=serving_model_dir)),
+        serving_model_dir=serving_model_dir,
     )
 
     return tfx.dsl.Pipeline(
         pipeline_name=pipeline_name,
         pipeline_root=pipeline_root,
         components=[example_gen, statistics_gen, schema_gen, example_validator, validation_gate, transform,
-                    trainer, threshold_gen, model_resolver, evaluator, pusher],
+                    trainer, threshold_gen] + evaluation_nodes,
         enable_cache=enable_cache,
         metadata_connection_config=metadata_connection_config,
         beam_pipeline_args=beam_pipeline_args,

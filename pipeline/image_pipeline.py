@@ -21,6 +21,7 @@ from components.validation_gate import DataValidationGate
 from models.image import constants
 from models.image import fashion_mnist
 from models.image.trainer_lib import TrainingSettings
+from pipeline import evaluation_stage
 
 BASIC = "basic"
 DENOISING = "denoising"
@@ -150,26 +151,11 @@ def create_pipeline(
         custom_config=settings.to_custom_config(),
     )
 
-    model_resolver = tfx.dsl.Resolver(
-        strategy_class=tfx.dsl.experimental.LatestBlessedModelStrategy,
-        model=tfx.dsl.Channel(type=tfx.types.standard_artifacts.Model),
-        model_blessing=tfx.dsl.Channel(type=tfx.types.standard_artifacts.ModelBlessing),
-    ).with_id("latest_blessed_model_resolver")
-
-    evaluator = tfx.components.Evaluator(
+    evaluation_nodes = evaluation_stage.evaluate_and_push(
         examples=example_gen.outputs["examples"],
         model=trainer.outputs["model"],
-        baseline_model=model_resolver.outputs["model"],
-        example_splits=["eval"],
         eval_config=make_eval_config(variant, mse_upper_bound),
-    )
-
-    pusher = tfx.components.Pusher(
-        model=trainer.outputs["model"],
-        model_blessing=evaluator.outputs["blessing"],
-        push_destination=tfx.proto.PushDestination(
-            filesystem=tfx.proto.PushDestination.Filesystem(base_directory=serving_model_dir)
-        ),
+        serving_model_dir=serving_model_dir,
     )
 
     components = [
@@ -180,10 +166,7 @@ def create_pipeline(
         validation_gate,
         transform,
         trainer,
-        model_resolver,
-        evaluator,
-        pusher,
-    ]
+    ] + evaluation_nodes
     return tfx.dsl.Pipeline(
         pipeline_name=pipeline_name,
         pipeline_root=pipeline_root,

@@ -89,19 +89,18 @@ def latest_output(store: metadata_store.MetadataStore, executions: List[NodeExec
     return None
 
 
+def _value(values, name: str):
+    if name not in values:
+        return None
+    kind = values[name].WhichOneof("value")
+    return getattr(values[name], kind) if kind else None
+
+
 def custom_property(artifact: metadata_store_pb2.Artifact, name: str):
     """Return a custom property's value (int, double or string), or None when unset."""
-    if name not in artifact.custom_properties:
-        return None
-    value = artifact.custom_properties[name]
-    kind = value.WhichOneof("value")
-    return getattr(value, kind) if kind else None
+    return _value(artifact.custom_properties, name)
 
 
 def property_value(artifact: metadata_store_pb2.Artifact, name: str):
     """Return a typed property's value (int, double or string), or None when unset."""
-    if name not in artifact.properties:
-        return None
-    value = artifact.properties[name]
-    kind = value.WhichOneof("value")
-    return getattr(value, kind) if kind else None
+    return _value(artifact.properties, name)
