@@ -137,8 +137,14 @@ def test_basic_pipeline_end_to_end(tmp_path, data_dir):
     rerun, _ = check_run_records(tmp_path, "basic")
     for node_id in ("FileBasedExampleGen", "Transform", "Trainer"):
         assert rerun[node_id].state == "CACHED"
-    baseline = rerun["Evaluator"].inputs["baseline_model"]
-    assert [artifact.id for artifact in baseline] == [records["Trainer"].outputs["model"][0].id]
+    # The baseline is the candidate's own artifact here, and MLMD records one
+    # input event per artifact, so the Evaluator's model_locations show it.
+    evaluation_uri = rerun["Evaluator"].outputs["evaluation"][0].uri
+    with open(os.path.join(evaluation_uri, "eval_config.json")) as config_file:
+        model_locations = json.load(config_file)["modelLocations"]
+    first_model_uri = records["Trainer"].outputs["model"][0].uri
+    assert model_locations["baseline"] == os.path.join(first_model_uri, "Format-Serving")
+    assert model_locations["candidate"] == model_locations["baseline"]
 
 
 @pytest.mark.e2e
