@@ -91,10 +91,12 @@ def describe_validation_failures(evaluation_uri: str) -> List[str]:
 
 def summarize_ecg_run(paths: pipeline_paths.PipelinePaths) -> EcgRunSummary:
     """Collect the latest run's outcome from MLMD and the artifacts it points to."""
-    store = mlmd_queries.open_store(paths.metadata_path)
-    executions = mlmd_queries.latest_run_executions(store, paths.pipeline_name)
+    records = mlmd_queries.latest_run(paths.metadata_path, paths.pipeline_name)
 
-    threshold_artifact = mlmd_queries.latest_output(store, executions, "AnomalyThresholdGen", "threshold")
+    def output_of(node_id: str, key: str):
+        return records[node_id].output(key) if node_id in records else None
+
+    threshold_artifact = output_of("AnomalyThresholdGen", "threshold")
     threshold = None
     if threshold_artifact is not None:
         threshold = {name: mlmd_queries.property_value(threshold_artifact, name)
@@ -107,11 +109,11 @@ def summarize_ecg_run(paths: pipeline_paths.PipelinePaths) -> EcgRunSummary:
                 recorded = json.load(threshold_file)
             threshold.update({name: recorded[name] for name in threshold if name in recorded})
 
-    blessing = mlmd_queries.latest_output(store, executions, "Evaluator", "blessing")
-    evaluation = mlmd_queries.latest_output(store, executions, "Evaluator", "evaluation")
-    pushed_model = mlmd_queries.latest_output(store, executions, "Pusher", "pushed_model")
-    model_run = mlmd_queries.latest_output(store, executions, "Trainer", "model_run")
-    thresholded_model = mlmd_queries.latest_output(store, executions, "AnomalyThresholdGen", "thresholded_model")
+    blessing = output_of("Evaluator", "blessing")
+    evaluation = output_of("Evaluator", "evaluation")
+    pushed_model = output_of("Pusher", "pushed_model")
+    model_run = output_of("Trainer", "model_run")
+    thresholded_model = output_of("AnomalyThresholdGen", "thresholded_model")
 
     metrics, failures = {}, []
     if evaluation is not None and os.path.isdir(evaluation.uri):
@@ -130,8 +132,8 @@ def summarize_ecg_run(paths: pipeline_paths.PipelinePaths) -> EcgRunSummary:
         threshold=threshold,
         metrics=metrics,
         validation_failures=failures,
-        component_seconds={record.node_id: record.seconds for record in executions},
-        component_states={record.node_id: record.state for record in executions},
+        component_seconds={node_id: record.seconds for node_id, record in records.items()},
+        component_states={node_id: record.state for node_id, record in records.items()},
         threshold_uri=threshold_artifact.uri if threshold_artifact is not None else None,
         trained_model_run_uri=model_run.uri if model_run is not None else None,
         thresholded_model_uri=thresholded_model.uri if thresholded_model is not None else None,

@@ -27,7 +27,7 @@ from models.image import constants  # noqa: E402
 from models.image import noise  # noqa: E402
 from models.image import trainer_lib  # noqa: E402
 from pipeline import image_pipeline  # noqa: E402
-from pipeline import run_records  # noqa: E402
+from pipeline import mlmd_queries  # noqa: E402
 from pipeline.paths import PipelinePaths  # noqa: E402
 
 PREDICT_BATCH = 1000
@@ -185,7 +185,7 @@ def write_report(
     mse_target: float,
 ) -> Dict[str, Any]:
     """Write the run's figures and summary.json under paths.report_dir, log the summary and return it."""
-    records = run_records.latest_run(paths.metadata_path, paths.pipeline_name)
+    records = mlmd_queries.latest_run(paths.metadata_path, paths.pipeline_name)
     trainer = records["Trainer"]
     evaluator = records["Evaluator"]
     pusher = records.get("Pusher")
@@ -196,8 +196,8 @@ def write_report(
     images, labels = read_eval_split(records["FileBasedExampleGen"].outputs["examples"][0].uri)
     clean = images.astype(np.float32) / constants.PIXEL_MAX
     loaded = tf.saved_model.load(model_dir)
-    shown = first_of_each_class(labels)
-    titles = [constants.CLASS_NAMES[labels[index]] for index in shown]
+    sample_indices = first_of_each_class(labels)
+    titles = [constants.CLASS_NAMES[labels[index]] for index in sample_indices]
     prefix = os.path.join(paths.report_dir, paths.pipeline_name)
 
     summary: Dict[str, Any] = {"variant": variant, "pipeline_name": paths.pipeline_name, "test_examples": len(images)}
@@ -207,7 +207,7 @@ def write_report(
         per_image_mse = ((output - clean) ** 2).mean(axis=(1, 2))
         figures.append(
             plot_image_rows(
-                [("original", clean[shown]), ("reconstructed", output[shown])], titles, f"{prefix}-reconstructions.png"
+                [("original", clean[sample_indices]), ("reconstructed", output[sample_indices])], titles, f"{prefix}-reconstructions.png"
             )
         )
         bars = {"reconstruction": _class_means(per_image_mse, labels)}
@@ -236,7 +236,7 @@ def write_report(
         )
         figures.append(
             plot_image_rows(
-                [("noisy", noisy_input[shown]), ("denoised", output[shown]), ("clean", clean[shown])],
+                [("noisy", noisy_input[sample_indices]), ("denoised", output[sample_indices]), ("clean", clean[sample_indices])],
                 titles,
                 f"{prefix}-denoised.png",
             )

@@ -1,9 +1,9 @@
 """End-to-end tests of the ECG pipeline on a small ECG5000 sample.
 
-One run trains and pushes a model; later tests in this module build on it:
-the pushed model is served from a fresh process, a worse model is rejected,
-a drifted schema and bad CSVs stop the run, and the pushed model survives all
-of them. Each check reads MLMD or the artifacts, not the runner's logs.
+One run trains and pushes a model, and later tests in this module build on
+it. They serve the pushed model from a fresh process, check that a worse
+model is rejected and that a drifted schema and bad CSVs stop the run, and
+check that the pushed model survives all of them. Each check reads MLMD or the artifacts, not the runner's logs.
 """
 
 import json
@@ -79,12 +79,11 @@ def fixture_first_run(tmp_path_factory):
 
 def test_all_components_completed(first_run):
     paths, _ = first_run
-    store = mlmd_queries.open_store(paths.metadata_path)
+    records = mlmd_queries.latest_run(paths.metadata_path, paths.pipeline_name)
 
-    executions = mlmd_queries.latest_run_executions(store, paths.pipeline_name)
-
-    assert {record.node_id for record in executions} == EXPECTED_NODES
-    assert {record.node_id: record.state for record in executions} == {node: "COMPLETE" for node in EXPECTED_NODES}
+    assert set(records) == EXPECTED_NODES
+    assert {node_id: record.state for node_id, record in records.items()} == \
+        {node: "COMPLETE" for node in EXPECTED_NODES}
 
 
 def test_threshold_artifact_is_mean_plus_std(first_run):
@@ -107,13 +106,12 @@ def test_threshold_artifact_is_mean_plus_std(first_run):
 
 def test_threshold_linked_to_trained_model(first_run):
     paths, summary = first_run
-    store = mlmd_queries.open_store(paths.metadata_path)
-    executions = mlmd_queries.latest_run_executions(store, paths.pipeline_name)
+    records = mlmd_queries.latest_run(paths.metadata_path, paths.pipeline_name)
 
-    trained_model = mlmd_queries.latest_output(store, executions, "Trainer", "model")
-    threshold = mlmd_queries.latest_output(store, executions, "AnomalyThresholdGen", "threshold")
+    trained_model = records["Trainer"].output("model")
+    threshold = records["AnomalyThresholdGen"].output("threshold")
 
-    assert store.get_artifact_types_by_id([threshold.type_id])[0].name == "autoencoders.AnomalyThreshold"
+    assert mlmd_queries.artifact_type_name(paths.metadata_path, threshold) == "autoencoders.AnomalyThreshold"
     assert mlmd_queries.custom_property(threshold, "trained_model_id") == trained_model.id
     assert threshold.uri == summary.threshold_uri
 
@@ -192,9 +190,8 @@ def test_drifted_schema_stops_before_training(first_run, tmp_path):
     with pytest.raises(Exception, match=r"Data validation failed(.|\n)*heart_rate"):
         orchestration.run_pipeline(pipeline, "beam")
 
-    store = mlmd_queries.open_store(paths.metadata_path)
-    states = {record.node_id: record.state
-              for record in mlmd_queries.latest_run_executions(store, paths.pipeline_name)}
+    states = {node_id: record.state
+              for node_id, record in mlmd_queries.latest_run(paths.metadata_path, paths.pipeline_name).items()}
     assert states["DataValidationGate"] == "FAILED"
     assert "Trainer" not in states
     assert _pushed_versions(paths) == versions_before
@@ -224,8 +221,7 @@ def test_local_dag_runner_completes(tmp_path):
                                                  min_auc=0.0, min_accuracy=0.0))
     paths = ecg_runner.pipeline_paths.PipelinePaths(summary.pipeline_name, str(tmp_path))
 
-    store = mlmd_queries.open_store(paths.metadata_path)
-    states = {record.node_id: record.state
-              for record in mlmd_queries.latest_run_executions(store, paths.pipeline_name)}
+    states = {node_id: record.state
+              for node_id, record in mlmd_queries.latest_run(paths.metadata_path, paths.pipeline_name).items()}
     assert states == {node: "COMPLETE" for node in EXPECTED_NODES}
     assert summary.pushed is True

@@ -19,7 +19,7 @@ import pytest
 from pipeline import image_data
 from pipeline import image_pipeline
 from pipeline import image_runner
-from pipeline import run_records
+from pipeline import mlmd_queries
 from pipeline.paths import PipelinePaths
 
 MAX_EXAMPLES = 300
@@ -86,7 +86,7 @@ def probe_signatures(model_dir, signature_names):
 
 def check_run_records(output_dir, variant):
     paths = PipelinePaths(image_pipeline.PIPELINE_NAMES[variant], str(output_dir))
-    records = run_records.latest_run(paths.metadata_path, paths.pipeline_name)
+    records = mlmd_queries.latest_run(paths.metadata_path, paths.pipeline_name)
 
     assert set(records) == EXPECTED_NODES
     for node_id, record in records.items():
@@ -192,7 +192,7 @@ def test_pipeline_stops_on_label_out_of_range(tmp_path):
         image_runner.run_image_pipeline("basic", str(tmp_path / "out"), str(data), epochs=1, runner="local")
 
     paths = PipelinePaths(image_pipeline.PIPELINE_NAMES["basic"], str(tmp_path / "out"))
-    records = run_records.latest_run(paths.metadata_path, paths.pipeline_name)
+    records = mlmd_queries.latest_run(paths.metadata_path, paths.pipeline_name)
     assert "Trainer" not in records
     assert records["DataValidationGate"].state == "FAILED"
 
