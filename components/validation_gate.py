@@ -1,6 +1,6 @@
 """A component that stops a pipeline when ExampleValidator found anomalies.
 
-ExampleValidator records anomalies but never fails, so training would go on
+ExampleValidator (TFX 1.21) records anomalies but does not fail on them, so training would go on
 over data that broke the schema. This gate reads the anomalies of every split
 and raises with TFDV's own descriptions, naming the split and the feature.
 Downstream components declare it as an upstream node so they wait for it.

@@ -24,9 +24,9 @@ def local_beam_pipeline_args(num_workers: int = 1) -> List[str]:
     are separate processes that each re-import TensorFlow.
     """
     # Without a dependency flag, TFX builds an sdist of itself for remote Beam
-    # workers before every Beam component (about 2 s each); the in-process
-    # runner stages nothing. This project's setup.py is the package a remote
-    # runner would need, so naming it is also the right value there.
+    # workers before every Beam component, which the in-process runner never
+    # uses. This project's setup.py is what a remote runner would need, so
+    # naming it is also the right value there.
     setup_file = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "setup.py")
     args = [f"--runner={OFFLINE_RUNNER}", f"--direct_num_workers={num_workers}", f"--setup_file={setup_file}"]
     if num_workers > 1:

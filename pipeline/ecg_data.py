@@ -194,7 +194,7 @@ def write_if_changed(text: str, path: str) -> bool:
     """Write text to path atomically unless the file already has this content.
 
     Leaving an unchanged file alone keeps its modification time, so ExampleGen
-    sees the same input fingerprint and its cached output is reused.
+    computes the same input fingerprint and its cached output is reused.
     Returns True when the file was (re)written.
     """
     if os.path.exists(path):

@@ -138,7 +138,7 @@ def test_split_matches_tutorial_sizes():
 
     assert len(splits["train"]) == 4000
     assert len(splits["eval"]) == 1000
-    # The tutorial's test split (random_state=21) holds 575 normal beats.
+    # The tutorial's test split (random_state=21) contains 575 normal beats.
     assert sum(beat.label for beat in splits["eval"]) == 575
 
 

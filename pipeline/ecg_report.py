@@ -3,7 +3,7 @@
 Figures (PNG): training and validation loss, a normal and an anomalous beat
 with their reconstructions and the error between them shaded, and histograms
 of the reconstruction errors with the threshold line. report.md links them
-and repeats the summary; summary.json holds the same figures for scripts.
+and repeats the summary; summary.json contains the same figures for scripts.
 """
 
 import csv

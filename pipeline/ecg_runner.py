@@ -19,7 +19,7 @@ from pipeline import paths as pipeline_paths
 
 @dataclasses.dataclass
 class EcgRunOptions:
-    """What a user can change about an ECG run."""
+    """Options of one ECG run."""
 
     output_dir: str = configs.DEFAULT_OUTPUT_DIR
     source: Optional[str] = None  # CSV path or URL in the ecg.csv layout; None = bundled ECG5000

@@ -1,7 +1,7 @@
 """Log settings that keep a pipeline run's log readable as progress.
 
-At INFO level TFX and tfx_bsl log thousands of lines per run that say nothing
-to a user: a line per feature per Beam job ("Feature x has a shape ...
+At INFO level TFX and tfx_bsl log thousands of lines per run that tell a user
+nothing: a line per feature per Beam job ("Feature x has a shape ...
 Setting to DenseTensor", about 1,700 per ECG run), whole protos of every node
 the launcher starts, and MLMD connection notices. They are dropped unless
 verbose logging is asked for; warnings and errors always pass.

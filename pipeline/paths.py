@@ -1,4 +1,4 @@
-"""Where one pipeline keeps its artifacts, metadata, pushed models and report."""
+"""Locations of one pipeline's artifacts, metadata, pushed models and report."""
 
 import dataclasses
 import os

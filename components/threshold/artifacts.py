@@ -11,7 +11,7 @@ class AnomalyThreshold(artifact.Artifact):
 
     Properties: value (the threshold), mean and std of the reconstruction
     error over the rows it was computed on, count of those rows, and the
-    strategy name. The artifact directory also holds threshold.json and
+    strategy name. The artifact directory also contains threshold.json and
     errors.npz (per-beat errors of the train normal rows and the eval rows).
     """
 

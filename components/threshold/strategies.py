@@ -1,6 +1,6 @@
 """Threshold strategies: pure functions from reconstruction errors to a threshold.
 
-A strategy is registered under a name with `register_strategy`; the component
+A strategy is registered under a name with `register_strategy`. The component
 looks it up by the name given in the pipeline, so a new strategy needs no
 change to the pipeline wiring. Each strategy receives every error the
 component computed (train normal rows, eval rows with labels) and a config

@@ -25,8 +25,8 @@ def instance(values, label):
 
 
 def test_scaling_uses_one_global_min_and_max():
-    first = np.linspace(-2.0, 1.0, 140)   # holds the global minimum, -2
-    second = np.linspace(0.0, 6.0, 140)   # holds the global maximum, 6
+    first = np.linspace(-2.0, 1.0, 140)   # contains the global minimum, -2
+    second = np.linspace(0.0, 6.0, 140)   # contains the global maximum, 6
     data = [instance(first, 1), instance(second, 0)]
 
     with tft_beam.Context(temp_dir=tempfile.mkdtemp(), force_tf_compat_v1=False):

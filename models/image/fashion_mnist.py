@@ -45,7 +45,7 @@ def validate_split_files(images_path: str, labels_path: str) -> int:
 
     if images_header.count != labels_header.count:
         raise idx.IdxFormatError(
-            f"{images_path} holds {images_header.count} images but {labels_path} holds "
+            f"{images_path} contains {images_header.count} images but {labels_path} contains "
             f"{labels_header.count} labels; expected the same number."
         )
     return images_header.count

@@ -64,13 +64,13 @@ def open_idx(path: str) -> BinaryIO:
     return open(path, "rb")
 
 
-def _read_exactly(stream: BinaryIO, size: int, path: str, what: str) -> bytes:
+def _read_exactly(stream: BinaryIO, size: int, path: str, section: str) -> bytes:
     try:
         data = stream.read(size)
     except (EOFError, gzip.BadGzipFile, zlib.error) as error:
-        raise IdxFormatError(f"IDX file {path} is truncated or corrupt while reading {what}: {error}") from error
+        raise IdxFormatError(f"IDX file {path} is truncated or corrupt while reading {section}: {error}") from error
     if len(data) != size:
-        raise IdxFormatError(f"IDX file {path} is truncated: expected {size} bytes of {what}, found {len(data)}.")
+        raise IdxFormatError(f"IDX file {path} is truncated: expected {size} bytes of {section}, found {len(data)}.")
     return data
 
 
